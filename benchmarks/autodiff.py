@@ -375,7 +375,7 @@ def time_task(task, method, impls, prob, v, rounds, target=0.02):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rounds", type=int, default=15)
+    ap.add_argument("--rounds", type=int, default=21)
     ap.add_argument("--tasks", default="xor,mlp,deep,hvp")
     ap.add_argument("--markdown", action="store_true", help="print a README table")
     args = ap.parse_args(argv)

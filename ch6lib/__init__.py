@@ -28,3 +28,15 @@ from .transforms import (grad, value_and_grad, vjp, jvp, hvp, hessian,
 from . import nn
 
 __version__ = "0.1.0"
+
+_LAZY = {"notebook", "plots", "widgets", "exercises", "chapters", "intro", "xor",
+         "datasets", "figures", "progress"}
+
+
+def __getattr__(name):
+    # c6.plots, c6.widgets, ...: imported on first use, so that `import ch6lib`
+    # for the engine alone does not pull in matplotlib or ipywidgets.
+    if name in _LAZY:
+        import importlib
+        return importlib.import_module("." + name, __name__)
+    raise AttributeError("module 'ch6lib' has no attribute %r" % name)

@@ -34,15 +34,17 @@ def unbroadcast(g, shape, op=None, i=None):
     must match exactly; if it does not, the op's rule is wrong and we say so."""
     gshape = g.shape
     lead = len(gshape) - len(shape)
+    if lead == 1 and gshape[1:] == shape and type(g) is np.ndarray:
+        return np.add.reduce(g, axis=0)           # the usual case: a bias over a batch
     if lead > 0:                                  # axes broadcasting added in front
         axes = _LEADING[lead] if lead < 8 else tuple(range(lead))
-        g = g.sum(axis=axes) if type(g) is np.ndarray else ops.sum(g, axis=axes)
+        g = np.add.reduce(g, axis=axes) if type(g) is np.ndarray else ops.sum(g, axis=axes)
         if g.shape == shape:
             return g
     if lead >= 0:                                 # axes that were stretched from 1
         ones = tuple(k for k, s in enumerate(shape) if s == 1 and gshape[lead + k] != 1)
         if ones:
-            g = g.sum(axis=ones, keepdims=True) if type(g) is np.ndarray \
+            g = np.add.reduce(g, axis=ones, keepdims=True) if type(g) is np.ndarray \
                 else ops.sum(g, axis=ones, keepdims=True)
     if g.shape != tuple(shape):
         where = "" if op is None else "%s.bprop for input %d: " % (op.name, i)

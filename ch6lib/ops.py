@@ -185,6 +185,8 @@ def _mT(a):
 
 
 def _matmul_vjp_x(g, ans, x, y):
+    if x.ndim == 2 and y.ndim == 2:
+        return g @ y.T
     if y.ndim == 1:
         if x.ndim == 1:
             return g * y
@@ -196,6 +198,8 @@ def _matmul_vjp_x(g, ans, x, y):
 
 
 def _matmul_vjp_y(g, ans, x, y):
+    if x.ndim == 2 and y.ndim == 2:
+        return x.T @ g
     if x.ndim == 1:
         if y.ndim == 1:
             return g * x
@@ -288,10 +292,12 @@ MATMUL = defop("matmul", np.matmul,
 
 def _affine(x, W, b):
     out = x @ W
-    if type(out) is np.ndarray and type(b) is np.ndarray and b.dtype == out.dtype \
-            and b.shape == out.shape[-b.ndim:]:
-        out += b                    # `out` is fresh from matmul: add in place
-        return out
+    if type(out) is np.ndarray and type(b) is np.ndarray and b.dtype is out.dtype:
+        try:
+            out += b                # `out` is fresh from matmul: add in place
+            return out
+        except ValueError:          # b would have to grow `out`: not in place
+            pass
     return out + b
 
 
@@ -301,11 +307,11 @@ def _affine_message(args, params):
 
 
 AFFINE = defop("affine", _affine,                 # a = x W + b: one layer (Alg. 6.3)
-    vjp=(lambda g, ans, x, W, b: matmul(g, _mT(W)),
-         lambda g, ans, x, W, b: _matmul_vjp_y(g, ans, x, W),
+    vjp=(lambda g, ans, x, W, b: g @ W.T,
+         lambda g, ans, x, W, b: x.T @ g if x.ndim == 2 else _matmul_vjp_y(g, ans, x, W),
          lambda g, ans, x, W, b: g),
-    jvp=(lambda t, ans, x, W, b: matmul(t, W),
-         lambda t, ans, x, W, b: matmul(x, t),
+    jvp=(lambda t, ans, x, W, b: t @ W,
+         lambda t, ans, x, W, b: x @ t,
          lambda t, ans, x, W, b: t),
     explain=_affine_message)
 
