@@ -32,7 +32,7 @@ test: $(STAMP)
 
 ## Re-execute every notebook in place (reading order, seeds fixed) and re-sync its .py pair.
 notebooks: $(STAMP)
-	$(BIN)/python tools/execute_notebooks.py
+	$(BIN)/python tools/notebooks.py
 
 ## Regenerate figures/*.png from the figure functions in ch6lib.plots.
 figures: $(STAMP)
