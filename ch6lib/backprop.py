@@ -21,7 +21,7 @@ from . import tensor as _tensor
 from .tensor import Tensor, GradientShapeError, NonDifferentiableError
 from . import ops
 
-__all__ = ["build_grad", "backward", "unbroadcast", "subgraph"]
+__all__ = ["build_grad", "backward", "unbroadcast", "subgraph", "consumers"]
 
 _by_seq = attrgetter("seq")
 _LEADING = [tuple(range(k)) for k in range(8)]
@@ -52,6 +52,28 @@ def unbroadcast(g, shape, op=None, i=None):
             "%sgradient of shape %s does not fit the input's shape %s"
             % (where, gshape, tuple(shape)))
     return g
+
+
+def consumers(z):
+    """The book's get_consumers, for the graph that leads to ``z``: a dict
+    from each variable that requires a gradient to the list of variables
+    computed from it (its consumers).  build_grad never builds this table: it
+    visits variables newest first, which guarantees the same thing, that every
+    consumer is done before its inputs."""
+    table = {z: []}
+    stack = [z]
+    while stack:
+        v = stack.pop()
+        if v.op is None:
+            continue
+        for x in v.inputs:
+            if type(x) is Tensor and x.requires_grad:
+                if x not in table:
+                    table[x] = []
+                    stack.append(x)
+                if not any(c is v for c in table[x]):
+                    table[x].append(v)
+    return table
 
 
 def subgraph(z, targets):

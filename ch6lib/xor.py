@@ -13,6 +13,7 @@ import numpy as np
 
 from . import ops
 from .datasets import xor
+from .nn import SGD
 from .tensor import Tensor
 
 __all__ = ["X", "Y", "BOOK_SOLUTION", "forward", "mse", "normal_equations", "init",
@@ -76,8 +77,9 @@ class TrainResult:
 
 
 def train(seeds, lr=0.1, steps=2000, std=1.0, record_path=False, progress=False):
-    """Full-batch gradient descent on the MSE from ``init(seed)`` for every
-    seed at once.  Gradients come from ch6lib's back-propagation."""
+    """Full-batch gradient descent (``c6.nn.SGD`` on the whole training set)
+    on the MSE from ``init(seed)`` for every seed at once.  Gradients come
+    from ch6lib's back-propagation."""
     seeds = list(seeds)
     starts = [init(s, std) for s in seeds]
     S = len(seeds)
@@ -86,6 +88,7 @@ def train(seeds, lr=0.1, steps=2000, std=1.0, record_path=False, progress=False)
     w = Tensor(np.stack([p["w"] for p in starts])[:, :, None], requires_grad=True)
     b = Tensor(np.array([p["b"] for p in starts]).reshape(S, 1, 1), requires_grad=True)
     params = [W, c, w, b]
+    optimizer = SGD(params, lr=lr)
     target = Y[:, None]
     losses = np.empty((steps + 1, S))
     path = {n: np.empty((steps + 1,) + p.shape) for n, p in zip("Wcwb", params)} \
@@ -104,8 +107,7 @@ def train(seeds, lr=0.1, steps=2000, std=1.0, record_path=False, progress=False)
         if t == steps:
             break
         ops.sum(per_seed).backward()
-        for p in params:
-            p.value -= lr * p.grad
+        optimizer.step()
 
     def unbatch(d):
         return dict(W=d["W"], c=d["c"][..., 0, :], w=d["w"][..., :, 0], b=d["b"][..., 0, 0])
@@ -157,13 +159,12 @@ def single_unit_search(starts=100, steps=1000, lr=0.1, seed=0):
     c = Tensor(rng.standard_normal((starts, 1, 1)), requires_grad=True)
     w = Tensor(rng.standard_normal((starts, 1, 1)), requires_grad=True)
     b = Tensor(rng.standard_normal((starts, 1, 1)), requires_grad=True)
-    params = [u, c, w, b]
+    optimizer = SGD([u, c, w, b], lr=lr)
     target = Y[:, None]
     for _ in range(steps):
         per = ops.mean((ops.relu(X @ u + c) * w + b - target) ** 2, axis=(1, 2))
         ops.sum(per).backward()
-        for p in params:
-            p.value -= lr * p.grad
+        optimizer.step()
     per = ops.mean((ops.relu(X @ u + c) * w + b - target) ** 2, axis=(1, 2)).value
     k = int(np.argmin(per))
     return float(per[k]), dict(u=u.value[k, :, 0], c=float(c.value[k, 0, 0]),

@@ -77,6 +77,17 @@ def test_build_grad_prunes_to_the_targets():
     assert list(table) == [id(a)] and float(table[id(a)][1]) == 4.0
 
 
+def test_consumers_and_inputs_as_in_the_book():
+    x = c6.Tensor([1.0, 2.0], requires_grad=True)
+    u = c6.exp(x)
+    v = u * x
+    z = c6.sum(v + u)
+    table = c6.backprop.consumers(z)
+    assert [c.op.name for c in table[x]] == ["exp", "multiply"]
+    assert sorted(c.op.name for c in table[u]) == ["add", "multiply"]
+    assert table[z] == [] and v.inputs == (u, x) and v.op is c6.OPS["multiply"]
+
+
 def test_bprop_matches_the_books_signature():
     # op.bprop(inputs, X, G): gradient w.r.t. one input, given G for the output
     x, y = np.array([1.0, 2.0]), np.array([3.0, 5.0])

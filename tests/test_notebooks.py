@@ -87,6 +87,11 @@ def test_notebook_conventions(path):
     assert ignored, "no widget cell"
     for c in ignored:
         assert re.match(r"^widgets\.\w+\(", _source(c).strip()), _source(c)
+    # nothing that changes from run to run is stored: no widget state or
+    # widget views (random ids), no execution timestamps
+    assert "widgets" not in nb.metadata
+    assert not any("execution" in c.metadata for c in code)
+    assert not any(tool.WIDGET in o.get("data", {}) for c in code for o in c.outputs)
     # figures are stored as images, so they show on GitHub
     assert sum("image/png" in o.get("data", {}) for c in code for o in c.outputs) >= 3
     # exercises: a checker call for the reader and one in a hidden solution

@@ -14,6 +14,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+WIDGET = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -50,16 +51,22 @@ def execute(folder=NOTEBOOKS, names=None, timeout=600):
         nb.metadata["kernelspec"] = KERNELSPEC
         nb.metadata.setdefault("language_info", {"name": "python"})
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                store_widget_state=True,
+                                store_widget_state=True, record_timing=False,
                                 resources={"metadata": {"path": str(folder)}})
         start = time.perf_counter()
         client.execute()
         seconds = time.perf_counter() - start
         for cell in nb.cells:
+            cell.metadata.pop("execution", None)          # timestamps
             if cell.cell_type == "code":
                 # merge stream pieces and apply carriage returns, exactly as
                 # nbval does before comparing: stored = what the test sees
                 cell.outputs = coalesce_streams(cell.outputs)
+                if any(WIDGET in o.get("data", {}) for o in cell.outputs):
+                    # a widget only lives in a running kernel; its stored view
+                    # (random model ids) would only add noise to every diff
+                    cell.outputs = []
+        nb.metadata.pop("widgets", None)
         nbformat.write(nb, ipynb)
         _jupytext("--sync", ipynb.name, cwd=folder)
         times.append((py.stem, seconds))
