@@ -708,27 +708,25 @@ def stop_gradient(x):
 # ============================================================================
 def _attach_operators():
     T = Tensor
-    T.__add__ = lambda a, b: ADD.bind(a, b)
-    T.__radd__ = lambda a, b: ADD.bind(b, a)
-    T.__sub__ = lambda a, b: SUBTRACT.bind(a, b)
-    T.__rsub__ = lambda a, b: SUBTRACT.bind(b, a)
-    T.__mul__ = lambda a, b: MULTIPLY.bind(a, b)
-    T.__rmul__ = lambda a, b: MULTIPLY.bind(b, a)
-    T.__truediv__ = lambda a, b: DIVIDE.bind(a, b)
-    T.__rtruediv__ = lambda a, b: DIVIDE.bind(b, a)
-    T.__pow__ = lambda a, b: POWER.bind(a, b)
-    T.__rpow__ = lambda a, b: POWER.bind(b, a)
-    T.__matmul__ = lambda a, b: MATMUL.bind(a, b)
-    T.__rmatmul__ = lambda a, b: MATMUL.bind(b, a)
+
+    def forward(op):
+        bind = op.bind
+        return lambda a, b: bind(a, b)
+
+    def reflected(op):                # other + tensor -> op(other, tensor)
+        bind = op.bind
+        return lambda a, b: bind(b, a)
+
+    for name, op in (("add", ADD), ("sub", SUBTRACT), ("mul", MULTIPLY),
+                     ("truediv", DIVIDE), ("pow", POWER), ("matmul", MATMUL)):
+        setattr(T, "__%s__" % name, forward(op))
+        setattr(T, "__r%s__" % name, reflected(op))
+    for name, op in (("gt", GREATER), ("ge", GREATER_EQUAL), ("lt", LESS),
+                     ("le", LESS_EQUAL), ("eq", EQUAL), ("ne", NOT_EQUAL)):
+        setattr(T, "__%s__" % name, forward(op))
     T.__neg__ = lambda a: NEGATIVE.bind(a)
-    T.__pos__ = lambda a: a
     T.__abs__ = lambda a: ABS.bind(a)
-    T.__gt__ = lambda a, b: GREATER.bind(a, b)
-    T.__ge__ = lambda a, b: GREATER_EQUAL.bind(a, b)
-    T.__lt__ = lambda a, b: LESS.bind(a, b)
-    T.__le__ = lambda a, b: LESS_EQUAL.bind(a, b)
-    T.__eq__ = lambda a, b: EQUAL.bind(a, b)
-    T.__ne__ = lambda a, b: NOT_EQUAL.bind(a, b)
+    T.__pos__ = lambda a: a
     T.__hash__ = object.__hash__
     T.__getitem__ = getitem
     T.T = property(lambda a: transpose(a))

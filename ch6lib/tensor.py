@@ -29,6 +29,11 @@ class ShapeError(ValueError):
     """An op was given inputs whose shapes (or dtypes) it cannot combine."""
 
 
+class IndexOutOfRange(ShapeError, IndexError):
+    """An index outside an array's shape (also an IndexError, so iteration
+    and ``except IndexError`` work as with numpy)."""
+
+
 class NonDifferentiableError(TypeError):
     """A gradient was requested through an op whose gradient is undefined."""
 
@@ -125,7 +130,8 @@ class Op:
         try:
             value = self.f(*args, **params)
         except (ValueError, TypeError, IndexError) as e:
-            raise ShapeError(self._message(e, args, params)) from None
+            kind = IndexOutOfRange if isinstance(e, IndexError) else ShapeError
+            raise kind(self._message(e, args, params)) from None
 
         out = _new(Tensor)
         out.value = value
@@ -265,6 +271,9 @@ class Tensor:
 
     def __len__(self):
         return len(self.value)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
 
     def __bool__(self):
         return bool(self.value)

@@ -386,3 +386,9 @@ def test_tensor_construction():
     assert t.shape == (2, 2) and t.ndim == 2 and t.T.shape == (2, 2) and len(t) == 2
     assert "requires_grad=True" in repr(t)
     assert (t[0] * 2).value.tolist() == [2.0, 4.0]
+    rows = list(t)
+    assert len(rows) == 2 and rows[1].value.tolist() == [3.0, 4.0]
+    with pytest.raises(IndexError, match="getitem"):
+        t[5]
+    c6.sum(rows[0] * rows[1]).backward()            # iterating keeps the graph
+    np.testing.assert_array_equal(t.grad, [[3.0, 4.0], [1.0, 2.0]])
