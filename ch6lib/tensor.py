@@ -21,8 +21,8 @@ from itertools import count
 
 import numpy as np
 
-__all__ = ["Tensor", "Op", "ShapeError", "NonDifferentiableError",
-           "GradientShapeError", "val"]
+__all__ = ["Tensor", "Op", "ShapeError", "IndexOutOfRange", "NonDifferentiableError",
+           "GradientShapeError", "val", "leaf"]
 
 
 class ShapeError(ValueError):
