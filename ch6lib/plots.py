@@ -111,7 +111,8 @@ def xor_input_space():
     """The four XOR points and the best linear model: it predicts 1/2 everywhere."""
     w, b = xor.normal_equations()
     fig, (ax,) = _figure(1, width=4.2, height=4.0)
-    pred = np.array([[w @ [u, v] + b for u in GRID] for v in GRID])
+    U, V = np.meshgrid(GRID, GRID)
+    pred = np.stack([U, V], axis=-1) @ w + b
     im = ax.imshow(pred, extent=(-0.5, 1.5, -0.5, 1.5), origin="lower", cmap="coolwarm",
                    vmin=0, vmax=1, alpha=0.5)
     _points(ax, xor.X, xor.Y)
