@@ -111,10 +111,11 @@ print("three layers: %d parameters; one equivalent layer: W %s, b %s, %d paramet
 x_test = rng.standard_normal((100, 4))
 print("largest difference on 100 inputs: %.1e" % np.max(np.abs(deep_linear(x_test) - (x_test @ W + b))))
 assert np.allclose(deep_linear(x_test), x_test @ W + b)
+assert W.size + b.size < n_deep / 9
 
 # %% [markdown]
 # Three layers, and exactly the functions that one layer with a tenth of the
-# parameters can represent. With the ReLU between the layers the map is no
+# parameters (counted above) can represent. With the ReLU between the layers the map is no
 # longer affine. One witness is enough: an affine map sends the midpoint of two
 # inputs to the midpoint of their outputs.
 

@@ -199,6 +199,9 @@ runs = xor.train(range(100), lr=0.1, steps=2000, progress="100 networks")
 solved = runs.final < 1e-3
 print("solved: %d of %d starts" % (solved.sum(), len(solved)))
 print("final J of the others:", np.unique(np.round(runs.final[~solved], 4)))
+assert solved.sum() < 25
+plateaus = np.array([1 / 8, 1 / 6, 1 / 4])
+assert np.all(np.min(np.abs(runs.final[~solved, None] - plateaus), axis=1) < 1e-6)
 
 # %% [markdown]
 # Fewer than a quarter of the starts solve XOR, and every failure stops at one of
@@ -233,6 +236,8 @@ print("seed %d: pre-activations X W + c =\n%s" % (runs.seeds[k], X @ p["W"] + p[
 print("gradients: dJ/dW =\n%s\ndJ/dc = %s  dJ/dw = %s  dJ/db = %.2e" % (g[0], g[1], g[2], g[3]))
 assert np.all(X @ p["W"] + p["c"] <= 0)
 assert np.all(g[0] == 0) and np.all(g[1] == 0) and np.all(g[2] == 0)
+print("b = %.6f, J = %.6f" % (p["b"], runs.final[k]))
+assert np.isclose(p["b"], 0.5) and np.isclose(runs.final[k], 0.25)
 
 # %% [markdown]
 # With both units dead the output is the constant $b$, which converged to the
@@ -242,7 +247,18 @@ assert np.all(g[0] == 0) and np.all(g[1] == 0) and np.all(g[2] == 0)
 # $g(z)=z$ on the data, the network is affine there, and it can do no better
 # than the linear model, $J=\frac14$. A *stuck* run has two live units whose
 # on/off patterns cannot produce XOR. Small steps keep each pre-activation on
-# the same side of zero, so the patterns, and the plateau, stay.
+# the same side of zero, so the patterns, and the plateau, stay: every stuck
+# run ends where the gradient vanishes.
+
+# %%
+stuck = [i for i, cat in enumerate(categories) if cat == "stuck"]
+grad_J = c6.grad(loss, (0, 1, 2, 3))
+largest = max(max(np.max(np.abs(gi)) for gi in grad_J(*(runs.network(i)[n] for n in "Wcwb")))
+              for i in stuck)
+print("%d stuck runs; largest gradient entry at their end: %.1e" % (len(stuck), largest))
+assert largest < 1e-6
+
+# %% [markdown]
 #
 # None of this is a flaw of gradient descent in general: the network is as small
 # as XOR allows. Wider networks, other initialisations and other activations
