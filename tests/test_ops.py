@@ -229,6 +229,7 @@ def test_reshape_transpose_broadcast(data):
                        .map(lambda s: np.broadcast_shapes(s, x.shape)))
     assert c6.check_grad(lambda x: c6.broadcast_to(x, target), x) < TOL
     check_second_order(weighted(lambda x: c6.transpose(c6.reshape(x * x, (-1,)))), (x,))
+    check_second_order(weighted(lambda x: c6.broadcast_to(c6.sin(x), target) ** 2), (x,))
 
 
 INDICES = [(1,), (slice(1, None),), (Ellipsis, 0), (np.array([0, 0, 2]),),
