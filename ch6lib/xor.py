@@ -27,7 +27,9 @@ BOOK_SOLUTION = dict(W=np.array([[1.0, 1.0], [1.0, 1.0]]), c=np.array([0.0, -1.0
 
 
 def forward(W, c, w, b, X=X):
-    """Hidden representation ``h`` (4, 2) and output ``y`` (4,) for one network."""
+    """Hidden representation ``h`` and output ``y``: (4, 2) and (4,) for one
+    network; with a leading seed axis on every parameter (W (S,2,2), c (S,1,2),
+    w (S,2,1), b (S,1,1)) it runs S networks at once."""
     h = ops.relu(X @ W + c)
     return h, h @ w + b
 
@@ -101,7 +103,7 @@ def train(seeds, lr=0.1, steps=2000, std=1.0, record_path=False, progress=False)
         if path is not None:
             for n, p in zip("Wcwb", params):
                 path[n][t] = p.value
-        out = ops.relu(X @ W + c) @ w + b                  # (S, 4, 1)
+        out = forward(W, c, w, b)[1]                       # (S, 4, 1)
         per_seed = ops.mean((out - target) ** 2, axis=(1, 2))
         losses[t] = per_seed.value
         if t == steps:
@@ -161,11 +163,12 @@ def single_unit_search(starts=100, steps=1000, lr=0.1, seed=0):
     b = Tensor(rng.standard_normal((starts, 1, 1)), requires_grad=True)
     optimizer = SGD([u, c, w, b], lr=lr)
     target = Y[:, None]
+    def per_start():                  # forward() with a single hidden unit
+        return ops.mean((forward(u, c, w, b)[1] - target) ** 2, axis=(1, 2))
     for _ in range(steps):
-        per = ops.mean((ops.relu(X @ u + c) * w + b - target) ** 2, axis=(1, 2))
-        ops.sum(per).backward()
+        ops.sum(per_start()).backward()
         optimizer.step()
-    per = ops.mean((ops.relu(X @ u + c) * w + b - target) ** 2, axis=(1, 2)).value
+    per = per_start().value
     k = int(np.argmin(per))
     return float(per[k]), dict(u=u.value[k, :, 0], c=float(c.value[k, 0, 0]),
                                w=float(w.value[k, 0, 0]), b=float(b.value[k, 0, 0]))

@@ -230,7 +230,7 @@ plots.xor_seed_study(runs, categories)
 # %%
 k = categories.index("both units dead")
 p = runs.network(k)
-loss = lambda W, c, w, b: c6.mean((c6.relu(X @ W + c) @ w + b - y) ** 2)
+loss = lambda W, c, w, b: xor.mse(xor.forward(W, c, w, b)[1])
 g = c6.grad(loss, (0, 1, 2, 3))(p["W"], p["c"], p["w"], p["b"])
 print("seed %d: pre-activations X W + c =\n%s" % (runs.seeds[k], X @ p["W"] + p["c"]))
 print("gradients: dJ/dW =\n%s\ndJ/dc = %s  dJ/dw = %s  dJ/db = %.2e" % (g[0], g[1], g[2], g[3]))
